@@ -1,0 +1,5 @@
+import sys
+
+from tenantdb.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per ``tenantdb`` command: ``configure(parser)`` and ``run(args)``."""
