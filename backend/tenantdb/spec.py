@@ -676,9 +676,16 @@ def _resolve_unchecked(raw: _RawTable, tables: Mapping[str, _RawTable], referenc
         indexes.append(Index(index_name, index_columns, unique, where))
 
     # Every foreign key needs an index that starts with its columns, or deleting
-    # a parent row scans the whole child table under lock.
+    # a parent row scans the whole child table under lock. A partial index
+    # WHERE tenant_id IS NOT NULL serves too: the lookup `tenant_id = $1` implies
+    # its predicate, so the planner can use it.
     leading = [("id",), *(u.columns for u in uniques)]
-    leading += [i.column_names for i in indexes if i.where is None]
+    leading += [
+        i.column_names
+        for i in indexes
+        if i.where is None
+        or (i.where == "tenant_id IS NOT NULL" and i.columns[0].name == "tenant_id")
+    ]
     for fk in foreign_keys:
         n = len(fk.columns)
         if not any(cols[:n] == fk.columns for cols in leading):
