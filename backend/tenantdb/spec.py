@@ -686,7 +686,8 @@ def _resolve_unchecked(raw: _RawTable, tables: Mapping[str, _RawTable], referenc
         if i.where is None
         or (i.where == "tenant_id IS NOT NULL" and i.columns[0].name == "tenant_id")
     ]
-    for fk in foreign_keys:
+    # Longest keys first: the composite key's index then serves tenant_id too.
+    for fk in sorted(foreign_keys, key=lambda fk: -len(fk.columns)):
         n = len(fk.columns)
         if not any(cols[:n] == fk.columns for cols in leading):
             cols = fk.columns
