@@ -358,3 +358,19 @@ def verify(versions_dir: Path) -> list[Finding]:
     if expected != recorded:  # unreachable unless the seed or the format changed
         return [Finding(path, "out of date; run `tenantdb migrations hash`")]
     return []
+
+
+def updated_sum(versions_dir: Path, new_files: Mapping[Path, str]) -> tuple[Path, str]:
+    """Return the sum file and its text as they must be once ``new_files`` are written.
+
+    Refuses when the chain already disagrees with its sum: adding a revision
+    must not launder an edit of an older one into a fresh sum.
+    """
+    problems = [f for f in verify(versions_dir) if f.path != sum_path(versions_dir)]
+    if problems:
+        first = problems[0]
+        raise SumError(
+            f"{first.path}: {first.message}; fix the chain before writing a new revision"
+        )
+    overlay = {path.name: text.encode("utf-8") for path, text in new_files.items()}
+    return sum_path(versions_dir), sum_text(versions_dir, overlay)

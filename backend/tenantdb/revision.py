@@ -95,6 +95,7 @@ def write_revision(project: Project, message: str, *, rev_id: str | None = None)
     """Render the declared schema and freeze it as the first revision of the chain."""
     from alembic.util import rev_id as new_rev_id
 
+    from tenantdb.migsum import updated_sum
     from tenantdb.render import render_project
 
     existing = existing_revisions(project)
@@ -118,17 +119,23 @@ def write_revision(project: Project, message: str, *, rev_id: str | None = None)
             message=message.strip(), stem=stem, rev=rev, date=date
         ),
     }
-    _write_all(contents)
-    return WrittenRevision(rev, tuple(contents))
+    # The chain's sum changes with the new files, in the same all-or-nothing write.
+    sum_file, sum_text = updated_sum(project.versions_dir, contents)
+    _write_all(contents, replace={sum_file: sum_text})
+    return WrittenRevision(rev, (*contents, sum_file))
 
 
-def _write_all(contents: dict[Path, str]) -> None:
-    """Write every file or none: each goes to a temporary name first."""
+def _write_all(contents: dict[Path, str], replace: dict[Path, str] | None = None) -> None:
+    """Write every file or none: each goes to a temporary name first.
+
+    Files in ``contents`` must be new; files in ``replace`` may exist already.
+    """
+    replace = replace or {}
     temporary: list[tuple[Path, Path]] = []
     try:
-        for path, text in contents.items():
+        for path, text in {**contents, **replace}.items():
             path.parent.mkdir(parents=True, exist_ok=True)
-            if path.exists():
+            if path.exists() and path not in replace:
                 raise RevisionError(f"{path} already exists; choose another message")
             tmp = path.with_name(f".{path.name}.tmp")
             tmp.write_text(text, encoding="utf-8")
