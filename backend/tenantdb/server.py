@@ -117,6 +117,7 @@ class EmbeddedServer:
         status = self.status()
         if status.running:
             return status
+        self._refuse_busy_port()
         self.initialize()
         self.start()
         return self.status()
@@ -249,13 +250,19 @@ class EmbeddedServer:
 
     def _run(self, program: str, *args: str, what: str) -> str:
         command = [str(bin_dir() / program), *args]
+        # Drop root's groups too: a process left in group root would be judged
+        # by the group bits of root-owned directories (often none), not by the
+        # bits for others that _prepare_for_system_user grants.
+        identity = (
+            {"user": self._user, "group": self._user, "extra_groups": []} if self._user else {}
+        )
         try:
             result = subprocess.run(
                 command,
                 capture_output=True,
                 text=True,
-                user=self._user,
                 cwd="/",
+                **identity,
                 timeout=120,
                 check=False,
             )
