@@ -26,6 +26,7 @@ COMMANDS = {
     "revision": "revision",
     "dev": "dev",
     "migrations": "migrations",
+    "erd": "erd",
 }
 
 
