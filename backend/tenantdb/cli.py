@@ -27,6 +27,7 @@ COMMANDS = {
     "dev": "dev",
     "migrations": "migrations",
     "erd": "erd",
+    "docs": "docs",
 }
 
 
