@@ -1,0 +1,153 @@
+"""The server a test session runs against: an embedded one of its own, or ``TEST_DATABASE_URL``.
+
+By default each session starts the embedded PostgreSQL in a temporary data
+directory on a free port, so several pytest processes on one machine never
+share a cluster, and the developer's own database in ``.tenantdb/pgdata`` is
+never touched. With ``TEST_DATABASE_URL`` set, the session uses that server's
+maintenance database to create and drop its databases instead;
+``DATABASE_URL`` is deliberately not read, so a test run can never aim at the
+database an application or a deploy uses.
+
+Every database a session creates is named with the session's prefix
+(``tenantdb_test_<8 hex>_``), so that the final sweep can drop exactly what
+this session made and nothing of anyone else's.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import secrets
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tenantdb.errors import ServerError
+
+logger = logging.getLogger(__name__)
+
+#: The environment variable naming an existing server for the tests.
+TEST_URL_ENV = "TEST_DATABASE_URL"
+
+#: Settings for a throwaway cluster: nothing in it must survive a crash, so
+#: skip the work that makes data durable (the manual's "Non-Durable Settings").
+EMBEDDED_SETTINGS = {
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "max_connections": "50",
+}
+
+#: How often to retry when another process takes the free port first.
+START_ATTEMPTS = 3
+
+
+@dataclass
+class ServerHandle:
+    """Where the session's databases live, and the means to name and sweep them."""
+
+    maintenance_url: str
+    version: str
+    version_num: int
+    external: bool
+    prefix: str = field(default_factory=lambda: f"tenantdb_test_{secrets.token_hex(4)}_")
+
+    def url(self, database: str | None = None) -> str:
+        """Return the libpq URL of ``database`` (default: the maintenance database)."""
+        from tenantdb.dburl import with_database
+
+        if database is None:
+            return self.maintenance_url
+        return with_database(self.maintenance_url, database)
+
+    @property
+    def maintenance_database(self) -> str:
+        from tenantdb.dburl import database_name
+
+        return database_name(self.maintenance_url) or "postgres"
+
+    def database_name(self, suffix: str) -> str:
+        """Return a database name of this session, which the final sweep will drop."""
+        from tenantdb.naming import check_identifier
+
+        return check_identifier(self.prefix + suffix, "test database name")
+
+    def sweep(self) -> list[str]:
+        """Drop every database of this session that is still there; return their names."""
+        from tenantdb.dburl import connect
+        from tenantdb.testing.databases import Janitor
+
+        with connect(self.maintenance_url, autocommit=True, source="test server") as admin:
+            rows = admin.execute(
+                "SELECT datname FROM pg_database WHERE left(datname, %s) = %s ORDER BY 1",
+                (len(self.prefix), self.prefix),
+            ).fetchall()
+            names = [row[0] for row in rows]
+            for name in names:
+                Janitor(admin, name).drop()
+        if names:
+            logger.info("Dropped %d leftover test databases: %s", len(names), ", ".join(names))
+        return names
+
+
+class EmbeddedTestServer:
+    """The embedded server in a temporary directory, for one test session."""
+
+    def __init__(self) -> None:
+        self.base_dir: Path | None = None
+        self.server = None
+
+    def start(self) -> str:
+        """Initialize and start the cluster; return its maintenance URL."""
+        from tenantdb.server import EmbeddedServer, free_port
+
+        self.base_dir = Path(tempfile.mkdtemp(prefix="tenantdb-test-"))
+        atexit.register(self.stop)
+        data_dir = self.base_dir / "pgdata"
+        for attempt in range(1, START_ATTEMPTS + 1):
+            self.server = EmbeddedServer(data_dir, free_port(), settings=EMBEDDED_SETTINGS)
+            try:
+                self.server.initialize()
+                self.server.start()
+                break
+            except ServerError as exc:
+                # free_port() only says the port was free a moment ago; another
+                # test process may have bound it since. Try another one.
+                if "in use" not in str(exc) or attempt == START_ATTEMPTS:
+                    raise
+                logger.warning("Port %d was taken; retrying on another", self.server.port)
+        return self.server.url("postgres")
+
+    def stop(self) -> None:
+        """Stop the server and delete its directory; safe to call twice."""
+        try:
+            if self.server is not None:
+                self.server.stop()
+        except ServerError as exc:
+            logger.warning("Could not stop the test server: %s", exc)
+        finally:
+            self.server = None
+            if self.base_dir is not None:
+                shutil.rmtree(self.base_dir, ignore_errors=True)
+                self.base_dir = None
+
+
+def external_url() -> str | None:
+    """Return ``TEST_DATABASE_URL`` validated, or None when it is not set."""
+    from tenantdb.dburl import validate
+
+    value = os.environ.get(TEST_URL_ENV, "").strip()
+    return validate(value, TEST_URL_ENV) if value else None
+
+
+def describe(url: str, *, external: bool) -> ServerHandle:
+    """Connect once to read the server's version and build the session's handle."""
+    from tenantdb.dburl import connect
+
+    source = TEST_URL_ENV if external else "embedded test server"
+    with connect(url, autocommit=True, source=source) as conn:
+        version = str(conn.execute("SHOW server_version").fetchone()[0])
+        version_num = int(conn.execute("SHOW server_version_num").fetchone()[0])
+    return ServerHandle(url, version, version_num, external)
