@@ -11,3 +11,7 @@ it reports its operands too.
 import pytest
 
 pytest.register_assert_rewrite("tenantdb.testing.assertions")
+
+# Imported after the registration above, or pytest could not rewrite the module.
+from tenantdb.testing.assertions import *  # noqa: E402, F403
+from tenantdb.testing.assertions import __all__ as __all__  # noqa: E402
