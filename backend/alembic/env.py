@@ -17,6 +17,7 @@ from alembic import context
 from alembic.util import CommandError
 from sqlalchemy import MetaData, create_engine, pool, text
 from sqlalchemy.exc import DBAPIError
+
 from tenantdb.errors import TenantdbError
 from tenantdb.migrate import MIGRATION_LOCK_KEY, database_url
 from tenantdb.naming import SQLALCHEMY_NAMING_CONVENTION
