@@ -25,6 +25,7 @@ COMMANDS = {
     "render": "render",
     "revision": "revision",
     "dev": "dev",
+    "lint": "lint",
     "diff": "diff",
     "migrations": "migrations",
     "erd": "erd",
