@@ -68,8 +68,16 @@ def run(args: argparse.Namespace) -> int:
     else:
         targets = lint_targets.project_targets()
     result = lint.lint_targets(targets, project)
+    # The revision chain must still match its migrations.sum (`tenantdb migrations verify`).
+    chain: list[str] = []
+    if not args.paths:
+        from tenantdb.migsum import verify
+
+        chain = [f"{project.relative(f.path)}: {f.message}" for f in verify(project.versions_dir)]
 
     sys.stdout.write(render(result.findings, args.format))
     if args.format == "text":
         print(summary(result.findings, result.checked), file=sys.stderr)
-    return 1 if result.findings else 0
+    for line in chain:
+        print(f"error: {line}", file=sys.stderr)
+    return 1 if result.findings or chain else 0
