@@ -69,13 +69,6 @@ class DriftReport:
             groups.setdefault(difference.table, []).append(difference)
         return groups
 
-    def find(self, change: str, object: str, name: str) -> Difference | None:
-        """Return the difference about ``name``, if the report has it (for tests and tools)."""
-        for difference in self.differences:
-            if (difference.change, difference.object, difference.name) == (change, object, name):
-                return difference
-        return None
-
     def text(self) -> str:
         """The report for people: grouped by table, both definitions of each object."""
         if not self.drift:
