@@ -49,6 +49,7 @@ __all__ = (
     "has_index",
     "has_pk",
     "has_table",
+    "hasnt_column",
     "hasnt_table",
     "index_is_partial",
     "index_is_unique",
@@ -444,6 +445,15 @@ def has_column(
 ) -> None:
     """Pass when ``table`` has ``column``."""
     _column(conn, "has_column", table, column, schema)
+
+
+def hasnt_column(
+    conn: psycopg.Connection, table: str, column: str, *, schema: str = "public"
+) -> None:
+    """Pass when ``table`` exists and has no ``column``."""
+    oid = _require_table(conn, "hasnt_column", table, schema)
+    if column in _columns(conn, oid):
+        _fail(f"hasnt_column: column {table}.{column} exists")
 
 
 def columns_are(

@@ -24,6 +24,7 @@ PASSING: list[tuple[Any, tuple[Any, ...], dict[str, Any]]] = [
     (t.hasnt_table, ("owners",), {}),  # not in public
     (t.tables_are, (["owners", "pets", "bare"],), S),
     (t.has_column, ("owners", "note"), S),
+    (t.hasnt_column, ("owners", "age"), S),
     (t.columns_are, ("owners", ["created_at", "id", "name", "note", "price", "tenant_id"]), S),
     (t.col_type_is, ("owners", "name", "text"), S),
     (t.col_type_is, ("owners", "created_at", "timestamptz"), S),
@@ -95,6 +96,8 @@ FAILING: list[tuple[Any, tuple[Any, ...], dict[str, Any], list[str]]] = [
     ),
     (t.has_column, ("owners", "age"), S, ["column owners.age does not exist", "tenant_id"]),
     (t.has_column, ("cats", "age"), S, ["table shop.cats does not exist"]),
+    (t.hasnt_column, ("owners", "note"), S, ["hasnt_column: column owners.note exists"]),
+    (t.hasnt_column, ("cats", "note"), S, ["table shop.cats does not exist"]),
     (
         t.columns_are,
         ("owners", ["id", "tenant_id", "name", "note", "price", "age"]),
