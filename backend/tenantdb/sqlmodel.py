@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import itertools
 import logging
 import re
 from collections.abc import Iterator
@@ -371,6 +372,11 @@ class _Reader:
             self._problem(SYNTAX, f"sqlglot failed on the statement: {exc}", self._at(0))
             return None
         node = next((n for n in nodes if n is not None), None)
+        stray = _stray_comma(self.tokens)
+        if stray is not None:
+            # sqlglot skips an empty list item; PostgreSQL refuses the statement.
+            self._problem(SYNTAX, "cannot parse the statement: a comma too many", self._at(stray))
+            return None
         if isinstance(node, exp.Command) and _MODELLED.match(statement.text):
             words = " ".join(statement.text.split()[:3])
             self._problem(
@@ -428,7 +434,11 @@ class _Reader:
         checks = self._check_texts()
         defaults = self._default_texts()
         for item in schema.expressions if schema is not None else ():
-            if isinstance(item, exp.ColumnDef):
+            if isinstance(item, exp.Identifier):
+                # sqlglot takes a bare name for a column; PostgreSQL wants a type.
+                name = _name(item)
+                self._problem(SYNTAX, f"column '{name}' has no type", self._source_of(item))
+            elif isinstance(item, exp.ColumnDef):
                 self._column(table, item, checks, defaults)
             else:
                 self._table_constraint(table, item, checks)
@@ -535,7 +545,7 @@ class _Reader:
         source = self._source_of(node.this)
         kind = node.args.get("kind")
         if not isinstance(kind, exp.DataType):
-            self._problem(SYNTAX, f"column {name!r} has no type", source)
+            self._problem(SYNTAX, f"column '{name}' has no type", source)
             return
         column_type = normalize_type(kind.sql("postgres"))
         # serial types imply NOT NULL (they are an integer with a sequence default).
@@ -725,6 +735,13 @@ class _Reader:
                     comment.source,
                 )
                 continue
+            if table.kind == "root":
+                self._problem(
+                    DIRECTIVE,
+                    f"the root table '{table.name}' cannot be a global-fallback table",
+                    comment.source,
+                )
+                continue
             table.kind = "global_fallback"
             table.key = tuple(columns)
 
@@ -801,6 +818,17 @@ def _ends_default(token: Token) -> bool:
     if token.token_type in _DEFAULT_ENDS:
         return True
     return token.token_type == TokenType.VAR and token.text.upper() in _DEFAULT_END_WORDS
+
+
+def _stray_comma(tokens: list[Token]) -> int | None:
+    """Return the offset of a comma that another comma or a ``)`` follows, if any."""
+    for token, following in itertools.pairwise(tokens):
+        if token.token_type == TokenType.COMMA and following.token_type in (
+            TokenType.COMMA,
+            TokenType.R_PAREN,
+        ):
+            return following.start
+    return None
 
 
 def _matching_paren(tokens: list[Token], open_index: int) -> int | None:
