@@ -22,6 +22,7 @@ string sample may contain ``{n}``, replaced by a counter, for UNIQUE columns.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 import uuid
@@ -61,6 +62,7 @@ def _type_value(column: Column, n: int) -> Any:
     raise ValueError(f"no sample value for type {column.type!r} of column {column.name!r}")
 
 
+@functools.cache
 def allowed_values(check: CheckConstraint) -> tuple[str, ...] | None:
     """Return the values of a ``column IN ('a', 'b')`` CHECK, or None for any other CHECK."""
     import sqlglot
@@ -101,7 +103,7 @@ class RowFactory:
         n = next(self._counter)
         if column in self.samples.get(table, {}):
             sample = self.samples[table][column]
-            return sample.format(n=n) if isinstance(sample, str) else sample
+            return sample.replace("{n}", str(n)) if isinstance(sample, str) else sample
         for check in spec.checks:
             if check.columns == (column,):
                 values = allowed_values(check)
@@ -112,7 +114,7 @@ class RowFactory:
     def expand(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """Return ``values`` with ``{n}`` in each string replaced by a fresh counter value."""
         n = next(self._counter)
-        return {k: v.format(n=n) if isinstance(v, str) else v for k, v in values.items()}
+        return {k: v.replace("{n}", str(n)) if isinstance(v, str) else v for k, v in values.items()}
 
     def references(self, table: str) -> dict[str, ForeignKey]:
         """Return the composite foreign keys of ``table`` by their reference column."""
