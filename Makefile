@@ -22,15 +22,17 @@ $(DEV): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP) $@
 
-## up: install, render the declared schema, start and migrate the dev database
+## up: install, render and lint the declared schema, start and migrate the dev database
 up: $(STAMP)
 	$(BIN)/tenantdb render --out .tenantdb/schema.sql
+	$(BIN)/tenantdb lint
 	$(BIN)/tenantdb dev up
 
-## test: ruff, the formatter check and every test suite
+## test: ruff, the formatter check, the pre-commit hooks and every test suite
 test: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/pre-commit run --all-files
 	$(BIN)/python -m pytest
 
 format: $(DEV)
