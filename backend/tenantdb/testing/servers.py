@@ -43,6 +43,26 @@ EMBEDDED_SETTINGS = {
 #: How often to retry when another process takes the free port first.
 START_ATTEMPTS = 3
 
+#: Overrides where the session's data directory goes.
+SCRATCH_ENV = "TENANTDB_TEST_TMPDIR"
+#: A RAM-backed file system, where the machine has one.
+SHM = Path("/dev/shm")
+
+
+def scratch_root() -> str | None:
+    """Return the directory to put the session's cluster in (None: the system's temp dir).
+
+    RAM when available: the cluster is thrown away anyway, and cloning a
+    database copies its files, which on a disk whose page cache is reclaimed
+    eagerly costs ~350 ms a clone instead of ~15 ms (bench/dbtests_bench.py).
+    """
+    override = os.environ.get(SCRATCH_ENV)
+    if override:
+        return override
+    if SHM.is_dir() and os.access(SHM, os.W_OK | os.X_OK):
+        return str(SHM)
+    return None
+
 
 @dataclass
 class ServerHandle:
@@ -103,7 +123,7 @@ class EmbeddedTestServer:
         """Initialize and start the cluster; return its maintenance URL."""
         from tenantdb.server import EmbeddedServer, free_port
 
-        self.base_dir = Path(tempfile.mkdtemp(prefix="tenantdb-test-"))
+        self.base_dir = Path(tempfile.mkdtemp(prefix="tenantdb-test-", dir=scratch_root()))
         atexit.register(self.stop)
         data_dir = self.base_dir / "pgdata"
         for attempt in range(1, START_ATTEMPTS + 1):
