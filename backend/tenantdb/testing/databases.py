@@ -103,14 +103,22 @@ class ClonePool:
 
     # -- what tests call ------------------------------------------------------------
 
+    def start(self) -> None:
+        """Start making databases now, before the first test asks for one."""
+        with self._cond:
+            self._start()
+
+    def _start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._work, name=f"tenantdb-{self.label}-pool", daemon=True
+            )
+            self._thread.start()
+
     def acquire(self) -> str:
         """Return the name of a fresh database; it belongs to the caller until released."""
         with self._cond:
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._work, name=f"tenantdb-{self.label}-pool", daemon=True
-                )
-                self._thread.start()
+            self._start()
             while not self._ready:
                 if self._error is not None:
                     raise self._error

@@ -32,6 +32,20 @@ if TYPE_CHECKING:
     from tenantdb.testing.servers import ServerHandle
 
 
+#: The fixtures the collected tests ask for, to start making their databases early.
+_REQUESTED = pytest.StashKey[frozenset[str]]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    config.stash[_REQUESTED] = frozenset(
+        name for item in items for name in getattr(item, "fixturenames", ())
+    )
+
+
+def _requested(request: pytest.FixtureRequest, *names: str) -> bool:
+    return bool(request.config.stash.get(_REQUESTED, frozenset()) & set(names))
+
+
 @pytest.fixture(scope="session")
 def tenantdb_server() -> Iterator[ServerHandle]:
     """Start the session's server (or take ``TEST_DATABASE_URL``'s) and clean up after it."""
@@ -64,12 +78,17 @@ def tenantdb_project(pytestconfig: pytest.Config) -> Project:
 
 
 @pytest.fixture(scope="session")
-def migrated_template(tenantdb_server: ServerHandle, tenantdb_project: Project) -> Iterator[str]:
+def migrated_template(
+    request: pytest.FixtureRequest, tenantdb_server: ServerHandle, tenantdb_project: Project
+) -> Iterator[str]:
     """Return the name of a database migrated once with ``alembic upgrade head``."""
     from tenantdb.dburl import connect
     from tenantdb.devdb import upgrade
     from tenantdb.testing.databases import create_database, drop_database
 
+    if _requested(request, "empty_db_url"):
+        # Empty databases need no template: make the first ones while it migrates.
+        request.getfixturevalue("_tenantdb_empty_pool").start()
     name = tenantdb_server.database_name("template")
     with connect(tenantdb_server.url(), autocommit=True, source="test server") as admin:
         create_database(admin, name)
@@ -159,10 +178,14 @@ class _SharedDatabase:
 
 @pytest.fixture(scope="session")
 def _tenantdb_shared(
-    tenantdb_server: ServerHandle, migrated_template: str
+    request: pytest.FixtureRequest, tenantdb_server: ServerHandle, migrated_template: str
 ) -> Iterator[_SharedDatabase]:
     from tenantdb.dburl import connect
     from tenantdb.testing.databases import create_database, drop_database
+
+    if _requested(request, "db", "db_url"):
+        # Tests that need a clone come later: have the first ones ready by then.
+        request.getfixturevalue("_tenantdb_clone_pool").start()
 
     name = tenantdb_server.database_name("shared")
     with connect(tenantdb_server.url(), autocommit=True, source="test server") as admin:

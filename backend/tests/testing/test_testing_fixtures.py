@@ -145,3 +145,29 @@ def test_external_server_is_left_as_it_was(tmp_path: Path, tenantdb_server) -> N
     after = _databases(tenantdb_server)
     ours = tenantdb_server.prefix
     assert {d for d in after - before if not d.startswith(ours)} == set()
+
+
+def test_sessions_reuse_an_initialized_cluster(tmp_path: Path, monkeypatch) -> None:
+    """Test that the first session caches its initdb result and the next starts from a copy."""
+    from tenantdb.testing.servers import SCRATCH_ENV, EmbeddedTestServer, cluster_cache
+
+    monkeypatch.setenv(SCRATCH_ENV, str(tmp_path))
+    cache = cluster_cache()
+    assert cache is not None and not cache.exists()
+    for session in ("first", "second"):
+        if session == "second":
+            # No initdb now: the cluster must come from the cache.
+            def refuse(self) -> None:
+                raise AssertionError("initdb ran although a cached cluster exists")
+
+            monkeypatch.setattr("tenantdb.server.EmbeddedServer.initialize", refuse)
+        server = EmbeddedTestServer()
+        try:
+            url = server.start()
+            with psycopg.connect(url) as conn:
+                t.results_eq(conn, "SELECT current_user", ["postgres"])
+        finally:
+            server.stop()
+        assert (cache / "PG_VERSION").is_file(), f"no cached cluster after the {session} session"
+    # Only the cache is left: each session's own directory is gone.
+    assert [p.name for p in tmp_path.iterdir()] == [cache.name]
