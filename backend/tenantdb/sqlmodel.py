@@ -78,6 +78,9 @@ _MODELLED = re.compile(
 
 _SERIAL_TYPES = frozenset({"serial", "bigserial", "smallserial"})
 
+#: Normalized names of types without modifiers, by sqlglot's type (filled as met).
+_TYPE_NAMES: dict[object, str] = {}
+
 #: The tokens that can follow a column's DEFAULT expression and so end it. sqlglot
 #: has no token type of its own for CHECK and GENERATED: they come as words.
 _DEFAULT_ENDS = frozenset(
@@ -184,6 +187,9 @@ class Statement:
     leading: range
 
 
+_CHECK_WORD = re.compile(r"\bcheck\b", re.I)
+_DEFAULT_WORD = re.compile(r"\bdefault\b", re.I)
+_MAYBE_STRAY_COMMA = re.compile(r",\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*[,)]", re.S)
 _SPECIAL = re.compile(r"--|/\*|'|\"|\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$|;")
 _STRING_BODY = re.compile(r"(?:[^']|'')*'")
 _ESCAPE_STRING_BODY = re.compile(r"(?:[^'\\]|\\.|'')*'", re.S)
@@ -329,6 +335,7 @@ class _Reader:
         dialect = sqlglot.Dialect.get_or_raise("postgres")
         self.tokenizer = dialect.tokenizer()
         self.parser = dialect.parser()
+        self.generator = dialect.generator()
 
     def read(self) -> None:
         statements, comments = split_statements(self.file.text, self.positions)
@@ -339,6 +346,7 @@ class _Reader:
             for statement in statements:
                 self.statement = statement
                 self.tokens: list[Token] = []
+                self.starts: dict[int, int] | None = None
                 node = self._parse(statement)
                 if node is None:
                     continue
@@ -372,7 +380,7 @@ class _Reader:
             self._problem(SYNTAX, f"sqlglot failed on the statement: {exc}", self._at(0))
             return None
         node = next((n for n in nodes if n is not None), None)
-        stray = _stray_comma(self.tokens)
+        stray = _stray_comma(self.tokens) if _MAYBE_STRAY_COMMA.search(statement.text) else None
         if stray is not None:
             # sqlglot skips an empty list item; PostgreSQL refuses the statement.
             self._problem(SYNTAX, "cannot parse the statement: a comma too many", self._at(stray))
@@ -477,7 +485,7 @@ class _Reader:
         if action.args.get("allow_null") is not None:
             column.nullable = bool(action.args.get("drop"))
         elif isinstance(action.args.get("dtype"), exp.DataType):
-            column.type = normalize_type(action.args["dtype"].sql("postgres"))
+            column.type = self._type(action.args["dtype"])
 
     def _create_index(self, node: exp.Create) -> None:
         index_node = node.this
@@ -547,7 +555,7 @@ class _Reader:
         if not isinstance(kind, exp.DataType):
             self._problem(SYNTAX, f"column '{name}' has no type", source)
             return
-        column_type = normalize_type(kind.sql("postgres"))
+        column_type = self._type(kind)
         # serial types imply NOT NULL (they are an integer with a sequence default).
         column = Column(name, column_type, nullable=column_type not in _SERIAL_TYPES)
         column.source = source
@@ -668,14 +676,26 @@ class _Reader:
                 constraint.deferrable = True
         return constraint
 
+    def _type(self, kind: exp.DataType) -> str:
+        """Return the normalized name of a column type (most are one of a few, memoized)."""
+        extra = any(v for k, v in kind.args.items() if k not in ("this", "nested"))
+        plain = not extra and kind.this != exp.DataType.Type.USERDEFINED
+        key = kind.this if plain else None
+        if key is not None and key in _TYPE_NAMES:
+            return _TYPE_NAMES[key]
+        name = normalize_type(self.generator.generate(kind))
+        if key is not None:
+            _TYPE_NAMES[key] = name
+        return name
+
     # -- expression text as written -------------------------------------------------
 
     def _check_texts(self) -> list[str]:
         """Return the text inside each ``CHECK (...)`` of the statement, in order."""
-        texts = []
+        texts: list[str] = []
         tokens = self.tokens
-        for i, token in enumerate(tokens[:-1]):
-            if _is_keyword(token, "CHECK") and tokens[i + 1].token_type == TokenType.L_PAREN:
+        for i in self._token_indexes(_CHECK_WORD):
+            if _is_keyword(tokens[i], "CHECK") and tokens[i + 1].token_type == TokenType.L_PAREN:
                 close = _matching_paren(tokens, i + 1)
                 if close is not None:
                     texts.append(self._between(tokens[i + 2], tokens[close - 1]))
@@ -686,10 +706,10 @@ class _Reader:
 
         ``SET DEFAULT`` (a referential action) is not a column default.
         """
-        texts = []
+        texts: list[str] = []
         tokens = self.tokens
-        for i, token in enumerate(tokens[:-1]):
-            if token.token_type != TokenType.DEFAULT:
+        for i in self._token_indexes(_DEFAULT_WORD):
+            if tokens[i].token_type != TokenType.DEFAULT:
                 continue
             if i and tokens[i - 1].token_type == TokenType.SET:
                 continue
@@ -705,6 +725,20 @@ class _Reader:
                 last = j
             texts.append(self._between(tokens[i + 1], tokens[last]))
         return texts
+
+    def _token_indexes(self, word: re.Pattern[str]) -> list[int]:
+        """Return the indexes of the tokens (but the last) that start where ``word`` matches.
+
+        A search of the text finds the few candidates faster than a look at
+        every token; a match inside a literal starts no token and is dropped.
+        """
+        text = self.statement.text
+        if not word.search(text):
+            return []
+        if self.starts is None:
+            self.starts = {token.start: i for i, token in enumerate(self.tokens[:-1])}
+        found = (self.starts.get(m.start()) for m in word.finditer(text))
+        return [i for i in found if i is not None]
 
     def _predicate_text(self) -> str:
         """Return the text after the statement's last top-level ``WHERE``."""

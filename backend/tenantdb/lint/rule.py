@@ -13,7 +13,6 @@ for sqlglot.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -123,6 +122,15 @@ class Rule:
         )
 
 
+def _cleandoc(doc: str) -> str:
+    """Dedent a docstring as inspect.cleandoc does (inspect itself is slow to import)."""
+    lines = doc.expandtabs().splitlines()
+    indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
+    margin = min(indents, default=0)
+    body = [lines[0].strip()] + [line[margin:].rstrip() for line in lines[1:]] if lines else []
+    return "\n".join(body).strip("\n")
+
+
 #: Every rule by code, in the order the modules of tenantdb.lint.rules register them.
 RULES: dict[str, Rule] = {}
 
@@ -133,7 +141,7 @@ def rule(code: str, name: str, *, help: str, runner_only: bool = False) -> Calla
     def register(check: Check) -> Check:
         if code in RULES:
             raise ValueError(f"rule code {code} is registered twice")
-        doc = inspect.cleandoc(check.__doc__ or "")
+        doc = _cleandoc(check.__doc__ or "")
         RULES[code] = Rule(code, name, help, check, runner_only, doc)
         return check
 

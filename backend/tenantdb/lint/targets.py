@@ -17,7 +17,6 @@ runs on every commit): the chain's order is read from each revision file's
 
 from __future__ import annotations
 
-import ast
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -145,6 +144,8 @@ def chain_files(project: Project) -> list[Path]:
 
 def _revision_ids(script: Path, project: Project) -> tuple[str, tuple[str, ...]] | None:
     """Return (revision, its parents) as assigned at the top of a revision file."""
+    import ast
+
     try:
         tree = ast.parse(read_text(script, project), filename=str(script))
     except SyntaxError as exc:

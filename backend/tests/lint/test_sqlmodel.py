@@ -191,3 +191,20 @@ def test_unmodelled_ddl_is_a_problem_and_other_commands_are_not() -> None:
     [problem] = schema.problems
     assert problem.source.line == 2
     assert "ALTER TABLE notes" in problem.message
+
+
+def test_user_defined_and_parameterized_types_keep_their_names() -> None:
+    """Test that type names are not mixed up between columns (the type names are memoized)."""
+    schema = read_sql(
+        "CREATE TABLE t (a mood, b public.citext, c text, d text[], e timestamp(3), f mood);",
+        "x.sql",
+    )
+    types = {name: c.type for name, c in schema.model.table("t").columns.items()}
+    assert types == {
+        "a": "mood",
+        "b": "public.citext",
+        "c": "text",
+        "d": "text[]",
+        "e": "timestamp(3)",
+        "f": "mood",
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from tenantdb.model import PRIMARY_KEY, UNIQUE, Constraint, Index, SchemaModel, Table
@@ -79,6 +80,7 @@ def _is_plain_unique(index: Index) -> bool:
     return index.unique and index.predicate is None and None not in index.columns
 
 
+@functools.lru_cache(maxsize=1024)
 def base_type(column_type: str) -> str:
     """Return a normalized type without its modifiers and array brackets."""
     return re.sub(r"\(.*?\)|\[\]", "", column_type).strip()
