@@ -212,9 +212,7 @@ def main() -> int:
     for run in range(1, args.runs + 1):
         wall, records, summary = run_pytest(["dbtests"])
         all_records.update({f"{run}:{k}": v for k, v in records.items()})
-        wider = {name: d for r in records.values() for name, d in r.get("fixtures", {}).items()}
         print(f"dbtests run {run}: {wall:5.1f} s wall, fresh process ({summary})")
-        del wider
     print("isolation overhead per test in dbtests (fixture setup + teardown):")
     for kind, values in sorted(overheads(all_records).items()):
         print(f"  {kind:<13} {describe(values)}")

@@ -197,11 +197,19 @@ class RowFactory:
         **overrides: Any,
     ) -> dict[str, Any]:
         """Insert a valid row (and the parents it needs); return it as a dict."""
+        import psycopg
         from psycopg.rows import dict_row
 
         values = self.prepare(conn, table, tenant_id, **overrides)
-        with conn.cursor(row_factory=dict_row) as cur:
-            row = cur.execute(self.insert_sql(table, values)).fetchone()
+        try:
+            with conn.cursor(row_factory=dict_row) as cur:
+                row = cur.execute(self.insert_sql(table, values)).fetchone()
+        except (psycopg.errors.CheckViolation, psycopg.errors.NotNullViolation) as exc:
+            # The factory guessed a value the table refuses: say how to tell it better.
+            raise ValueError(
+                f"could not make a valid row of {table}: {str(exc).splitlines()[0]}; "
+                "give the column a sample value (dbtests/samples.yaml in this project)"
+            ) from exc
         assert row is not None
         return row
 

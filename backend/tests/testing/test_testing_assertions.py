@@ -355,3 +355,13 @@ def test_diagnostics_cut_long_lists(shop: psycopg.Connection) -> None:
         t.is_empty(shop, "SELECT generate_series(1, 25)")
     assert "... and 5 more" in str(caught.value)
     assert "(21)" not in str(caught.value)
+
+
+def test_every_assertion_has_passing_and_failing_cases() -> None:
+    """Test that no assertion of the public list goes without a case of each kind here."""
+    separately = {"throws_ok"}  # its own tests above
+    passing = {case[0].__name__ for case in PASSING} | separately
+    failing = {case[0].__name__ for case in FAILING} | separately
+    public = set(t.__all__)
+    assert public - passing == set(), "assertions without a passing case"
+    assert public - failing == set(), "assertions without a failing case"
