@@ -12,7 +12,7 @@ chooses what to lint, so a pre-commit hook can pass whatever changed:
 
 Alembic is not imported (it would double the start-up time of a hook that
 runs on every commit): the chain's order is read from each revision file's
-``revision`` and ``down_revision`` assignments.
+``revision`` and ``down_revision`` assignments, as tenantdb.migsum does.
 """
 
 from __future__ import annotations
@@ -109,62 +109,29 @@ def read_text(path: Path, project: Project | None) -> str:
 
 
 def chain_files(project: Project) -> list[Path]:
-    """Return each revision's ``.up.sql``, from the first revision to the head."""
-    revisions: dict[str, tuple[tuple[str, ...], Path]] = {}
-    for script in sorted(project.versions_dir.glob("*.py")):
-        ids = _revision_ids(script, project)
-        if ids is not None:
-            revisions[ids[0]] = (ids[1], script)
+    """Return each revision's ``.up.sql``, from the first revision to the head.
 
+    The order is the one ``tenantdb migrations`` reads (tenantdb.migsum): from
+    the ``revision`` and ``down_revision`` assignments, without Alembic.
+    """
+    from tenantdb import migsum
+
+    versions = project.versions_dir
+    revisions = [
+        migsum.read_revision(path.name, read_text(path, project), display(path, project))
+        for path in sorted(versions.glob("*.py"))
+        if not path.name.startswith("_")
+    ]
     ordered: list[Path] = []
-    done: set[str] = set()
-    remaining = dict(revisions)
-    while remaining:
-        ready = sorted(
-            revision
-            for revision, (parents, _) in remaining.items()
-            if all(p in done or p not in revisions for p in parents)
-        )
-        if not ready:  # a cycle: Alembic refuses it too; read the rest in file order
-            ready = sorted(remaining)
-        for revision in ready:
-            _, script = remaining.pop(revision)
-            done.add(revision)
-            sql = script.with_name(f"{script.stem}.up.sql")
-            if sql.is_file():
-                ordered.append(sql)
-            else:
-                # TODO(lint-revisions): a revision written by hand in Python (op.add_column
-                # and the like) has no frozen .up.sql beside it, so the lint skips it. Its
-                # SQL exists only as `alembic upgrade --sql` output, and the lint does not
-                # import Alembic, to keep a pre-commit run fast.
-                log.info("Skipped revision %s: no .up.sql beside %s", revision, script.name)
+    for revision in migsum.chain_order(revisions, versions):
+        script = versions / revision.name
+        sql = script.with_name(f"{script.stem}.up.sql")
+        if sql.is_file():
+            ordered.append(sql)
+        else:
+            # TODO(lint-revisions): a revision written by hand in Python (op.add_column
+            # and the like) has no frozen .up.sql beside it, so the lint skips it. Its
+            # SQL exists only as `alembic upgrade --sql` output, and the lint does not
+            # import Alembic, to keep a pre-commit run fast.
+            log.info("Skipped revision %s: no .up.sql beside %s", revision.revision, script.name)
     return ordered
-
-
-def _revision_ids(script: Path, project: Project) -> tuple[str, tuple[str, ...]] | None:
-    """Return (revision, its parents) as assigned at the top of a revision file."""
-    import ast
-
-    try:
-        tree = ast.parse(read_text(script, project), filename=str(script))
-    except SyntaxError as exc:
-        raise TenantdbError(
-            f"{display(script, project)}:{exc.lineno}: not valid Python: {exc.msg}"
-        ) from exc
-    values: dict[str, object] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign | ast.AnnAssign):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                if isinstance(target, ast.Name) and node.value is not None:
-                    try:
-                        values[target.id] = ast.literal_eval(node.value)
-                    except ValueError:
-                        continue
-    revision = values.get("revision")
-    if not isinstance(revision, str):
-        return None
-    down = values.get("down_revision")
-    parents = down if isinstance(down, tuple | list) else (down,)  # a merge has several
-    return revision, tuple(p for p in parents if isinstance(p, str))
