@@ -43,7 +43,7 @@ def _only_alembic_version_left(conn: psycopg.Connection) -> None:
 
 
 def test_upgrade_downgrade_upgrade_gives_the_same_catalog(
-    empty_db_url: str, tenantdb_project, migrated_template: str, tenantdb_server
+    empty_db_url: str, tenantdb_project, db_url: str
 ) -> None:
     """Test that downgrade base undoes upgrade head: upgrading again gives the same catalog."""
     config = alembic_config(tenantdb_project, empty_db_url)
@@ -58,8 +58,8 @@ def test_upgrade_downgrade_upgrade_gives_the_same_catalog(
         second = catalog_snapshot(conn)
         t.results_eq(conn, "SELECT version_num FROM alembic_version", [_head(tenantdb_project)])
     assert second == first
-    # And the template the other tests use was built the same way.
-    with psycopg.connect(tenantdb_server.url(migrated_template)) as conn:
+    # And the template the other tests clone (db_url is a clone) was built the same way.
+    with psycopg.connect(db_url) as conn:
         assert catalog_snapshot(conn) == first
 
 
@@ -71,7 +71,7 @@ def test_downgrade_base_leaves_only_alembic_version(db_url: str, tenantdb_projec
 
 
 def test_concurrent_upgrades_apply_the_schema_once(
-    empty_db_url: str, tenantdb_project, schema: Schema, migrated_template: str, tenantdb_server
+    empty_db_url: str, tenantdb_project, schema: Schema, db_url: str
 ) -> None:
     """Test that eight `alembic upgrade head` processes at once all succeed and migrate once.
 
@@ -106,7 +106,7 @@ def test_concurrent_upgrades_apply_the_schema_once(
         t.results_eq(conn, "SELECT version_num FROM alembic_version", [_head(tenantdb_project)])
         t.tables_are(conn, [*schema.names, "alembic_version"])
         raced = catalog_snapshot(conn)
-    with psycopg.connect(tenantdb_server.url(migrated_template)) as conn:
+    with psycopg.connect(db_url) as conn:
         assert raced == catalog_snapshot(conn)
 
 

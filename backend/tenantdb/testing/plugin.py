@@ -81,7 +81,11 @@ def tenantdb_project(pytestconfig: pytest.Config) -> Project:
 def migrated_template(
     request: pytest.FixtureRequest, tenantdb_server: ServerHandle, tenantdb_project: Project
 ) -> Iterator[str]:
-    """Return the name of a database migrated once with ``alembic upgrade head``."""
+    """Return the name of a database migrated once with ``alembic upgrade head``.
+
+    Clone it, never connect to it: ``CREATE DATABASE ... TEMPLATE`` refuses a
+    template someone is connected to, and the clone pool ends such sessions.
+    """
     from tenantdb.dburl import connect
     from tenantdb.devdb import upgrade
     from tenantdb.testing.databases import create_database, drop_database
