@@ -104,14 +104,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 str(sql_1000),
             ],
         }
+        # sqlfluff skips files over 20,000 bytes unless told otherwise.
+        (Path(tmp) / ".sqlfluff").write_text(
+            "[sqlfluff]\nlarge_file_skip_byte_limit = 0\n", encoding="utf-8"
+        )
         medians: dict[str, float | None] = {}
         for name, command in commands.items():
             runs = 1 if name.startswith("sqlfluff") else 3
-            measured = _timed_runs(command, runs, env, cwd=Path(tmp))
+            measured, output = _timed_runs(command, runs, env, cwd=Path(tmp))
             medians[name] = statistics.median(measured) if measured else None
             shown = f"{medians[name]:8.2f} s" if medians[name] is not None else "timed out"
             note = " (1 run)" if runs == 1 else ""
-            print(f"   {name:34s} {shown}{note}")
+            print(f"   {name:34s} {shown}{note}  [{output}]")
         ours_file = medians["tenantdb lint"]
         for name in ("squawk", "sqlfluff lint --dialect postgres"):
             other = medians[name]
@@ -200,11 +204,33 @@ def _interleaved(
     return times
 
 
-def _timed_runs(command: list[str], runs: int, env: dict[str, str], cwd: Path) -> list[float]:
-    try:
-        return [_run(command, env, cwd, timeout=OTHER_TIMEOUT) for _ in range(runs)]
-    except subprocess.TimeoutExpired:
-        return []
+def _timed_runs(
+    command: list[str], runs: int, env: dict[str, str], cwd: Path
+) -> tuple[list[float], str]:
+    """Time ``runs`` runs; also say what the last one reported, to show it read the file."""
+    times: list[float] = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        try:
+            result = subprocess.run(
+                command,
+                cwd=cwd,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=OTHER_TIMEOUT,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return [], f"over {OTHER_TIMEOUT:.0f} s"
+        times.append(time.perf_counter() - start)
+    out = result.stdout + result.stderr
+    violations = sum(1 for line in out.splitlines() if line.lstrip().startswith("L:"))
+    lines = out.strip().splitlines()
+    last = lines[-1].strip() if lines else "no output"
+    if violations:
+        last = f"{violations} violations"
+    return times, f"exit {result.returncode}: {last[:70]}"
 
 
 def _run(command: list[str], env: dict[str, str], cwd: Path, timeout: float = 120.0) -> float:
@@ -227,10 +253,14 @@ def _scratch_venv() -> Path:
     if not all((bin_dir / tool).exists() for tool in ("squawk", "sqlfluff")):
         print(f"   installing {', '.join(OTHER_LINTERS)} into {SCRATCH_VENV} ...")
         subprocess.run([sys.executable, "-m", "venv", str(SCRATCH_VENV)], check=True)
-        subprocess.run(
+        installed = subprocess.run(
             [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", *OTHER_LINTERS],
-            check=True,
+            capture_output=True,
+            text=True,
+            check=False,
         )
+        if installed.returncode != 0:
+            raise SystemExit(f"pip install {' '.join(OTHER_LINTERS)} failed:\n{installed.stderr}")
     for tool in ("squawk", "sqlfluff"):
         version = subprocess.run(
             [str(bin_dir / tool), "--version"], capture_output=True, text=True, check=False
