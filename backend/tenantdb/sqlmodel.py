@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 import itertools
 import logging
 import re
@@ -132,9 +133,13 @@ class SqlFile:
     problems: list[Problem] = field(default_factory=list)
     statements: int = 0
 
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
     def next_code_line(self, line: int) -> int:
         """Return the first line after ``line`` that holds SQL, not only a comment."""
-        lines = self.text.splitlines()
+        lines = self.lines
         for number in range(line + 1, len(lines) + 1):
             stripped = lines[number - 1].strip()
             if stripped and not stripped.startswith(("--", "/*")):
