@@ -35,6 +35,10 @@ test: $(DEV)
 	$(BIN)/pre-commit run --all-files
 	$(BIN)/python -m pytest
 
+## lint: lint the rendered schema and the revisions (as pre-commit does)
+lint: $(STAMP)
+	$(BIN)/tenantdb lint
+
 format: $(DEV)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
