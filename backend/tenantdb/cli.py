@@ -12,6 +12,7 @@ as one ``error:`` line, exit status 2, no traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import logging
 import sys
@@ -54,6 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A command is a short-lived process. Parsing a large schema allocates
+    # millions of objects that stay alive to the end, and sqlglot's nodes form
+    # cycles (child -> parent), so every full collection walks all of them
+    # again: on 2,000 generated tables the lint took 4.5 s with the cyclic
+    # collector on and 2.8 s with it off (bench/lint_bench.py). Reference
+    # counting still frees what is not in a cycle.
+    gc.disable()
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
