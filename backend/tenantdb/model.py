@@ -33,8 +33,6 @@ UNIQUE = "unique"
 CHECK = "check"
 EXCLUDE = "exclude"
 
-TABLE_KINDS = ("root", "tenant", "global_fallback")
-
 
 @dataclass(frozen=True)
 class Source:

@@ -78,21 +78,6 @@ def check_name(table: str, columns: Sequence[str]) -> str:
     return check_identifier(f"ck_{table}_{_join(columns)}", "check constraint name")
 
 
-def expected_name(kind: str, table: str, columns: Sequence[str], referenced: str = "") -> str:
-    """Return the conventional name of an object of ``kind`` (pk, fk, uq, ix, ck)."""
-    if kind == "pk":
-        return primary_key_name(table)
-    if kind == "fk":
-        return foreign_key_name(table, columns, referenced)
-    if kind == "uq":
-        return unique_name(table, columns)
-    if kind == "ix":
-        return index_name(table, columns)
-    if kind == "ck":
-        return check_name(table, columns)
-    raise ValueError(f"unknown kind of name: {kind!r}")
-
-
 def singular(table: str) -> str:
     """Return the singular of a plural snake_case table name (``incidents`` -> ``incident``).
 

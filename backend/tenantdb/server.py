@@ -21,7 +21,6 @@ import os
 import shutil
 import socket
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -189,10 +188,6 @@ class EmbeddedServer:
         if self.data_dir.exists():
             shutil.rmtree(self.data_dir)
 
-    def server_version(self) -> str:
-        out = self._run("postgres", "--version", what="read the server version")
-        return out.strip().rsplit(" ", 1)[-1]
-
     # -- helpers -------------------------------------------------------------------
 
     def _refuse_busy_port(self) -> None:
@@ -287,18 +282,3 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind((host, 0))
         return int(probe.getsockname()[1])
-
-
-def wait_for_connection(url: str, timeout: float = 10.0) -> None:
-    """Wait until ``url`` accepts connections (pg_ctl -w already waits; this is a guard)."""
-    import psycopg
-
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            psycopg.connect(url, connect_timeout=2).close()
-            return
-        except psycopg.OperationalError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
