@@ -45,6 +45,10 @@ from tenantdb import naming
 from tenantdb.errors import NamingError, SpecError
 
 ROOT_TABLE = "tenants"
+
+#: The predicates of a global-fallback table's partial unique pair (ADR-0001).
+GLOBAL_ROWS = "tenant_id IS NULL"
+TENANT_ROWS = "tenant_id IS NOT NULL"
 KINDS = ("root", "tenant", "global_fallback")
 
 #: Column types a spec may use, by the name PostgreSQL prints for them.
@@ -684,7 +688,7 @@ def _resolve_unchecked(raw: _RawTable, tables: Mapping[str, _RawTable], referenc
                 naming.unique_name(name, raw.key),
                 tuple(IndexColumn(c) for c in raw.key),
                 unique=True,
-                where="tenant_id IS NULL",
+                where=GLOBAL_ROWS,
                 reason="one global row per business key",
             )
         )
@@ -694,7 +698,7 @@ def _resolve_unchecked(raw: _RawTable, tables: Mapping[str, _RawTable], referenc
                 naming.unique_name(name, tenant_key),
                 tuple(IndexColumn(c) for c in tenant_key),
                 unique=True,
-                where="tenant_id IS NOT NULL",
+                where=TENANT_ROWS,
                 reason="one row per tenant per business key",
             )
         )
@@ -704,16 +708,9 @@ def _resolve_unchecked(raw: _RawTable, tables: Mapping[str, _RawTable], referenc
         indexes.append(Index(index_name, index_columns, unique, where))
 
     # Every foreign key needs an index that starts with its columns, or deleting
-    # a parent row scans the whole child table under lock. A partial index
-    # WHERE tenant_id IS NOT NULL serves too: the lookup `tenant_id = $1` implies
-    # its predicate, so the planner can use it.
+    # a parent row scans the whole child table under lock.
     leading = [("id",), *(u.columns for u in uniques)]
-    leading += [
-        i.column_names
-        for i in indexes
-        if i.where is None
-        or (i.where == "tenant_id IS NOT NULL" and i.columns[0].name == "tenant_id")
-    ]
+    leading += [i.column_names for i in indexes if serves_key_lookups(i.column_names, i.where)]
     # Longest keys first: the composite key's index then serves tenant_id too.
     for fk in sorted(foreign_keys, key=lambda fk: -len(fk.columns)):
         n = len(fk.columns)
@@ -743,6 +740,20 @@ def _resolve_unchecked(raw: _RawTable, tables: Mapping[str, _RawTable], referenc
     )
     _refuse_duplicate_names(raw, table)
     return table
+
+
+def serves_key_lookups(columns: Sequence[str | None], predicate: str | None) -> bool:
+    """True if a btree index on ``columns`` WHERE ``predicate`` can serve a foreign key.
+
+    An index without a predicate always can. A partial index ``WHERE
+    tenant_id IS NOT NULL`` that starts with ``tenant_id`` can too: the lookup
+    ``tenant_id = $1`` implies its predicate, so the planner uses it. The spec
+    loader and the lint both decide index coverage with this one rule.
+    """
+    if predicate is None:
+        return True
+    normal = " ".join(predicate.split()).lower()
+    return normal == TENANT_ROWS.lower() and tuple(columns[:1]) == ("tenant_id",)
 
 
 def _refuse_duplicate_names(raw: _RawTable, table: Table) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import re
 
+from tenantdb import spec
 from tenantdb.model import PRIMARY_KEY, UNIQUE, Constraint, Index, SchemaModel, Table
 
-#: The predicates of a global-fallback table's partial unique pair.
-GLOBAL_ROWS = "tenant_id is null"
-TENANT_ROWS = "tenant_id is not null"
+#: The predicates of a global-fallback table's partial unique pair, as
+#: :func:`normal_predicate` writes them.
+GLOBAL_ROWS = spec.GLOBAL_ROWS.lower()
+TENANT_ROWS = spec.TENANT_ROWS.lower()
 
 
 def normal_predicate(predicate: str | None) -> str | None:
@@ -52,9 +54,8 @@ def index_prefixes(table: Table) -> list[tuple[str | None, ...]]:
     """Return the column lists that a lookup on their leading columns can use.
 
     The primary key, unique constraints, and every btree index without a
-    predicate. A partial index ``WHERE tenant_id IS NOT NULL`` that starts
-    with ``tenant_id`` serves too: a lookup ``tenant_id = $1`` implies its
-    predicate, so the planner can use it (the same rule as tenantdb.spec).
+    predicate, and partial indexes that :func:`tenantdb.spec.serves_key_lookups`
+    accepts (the spec loader's own rule).
     """
     prefixes: list[tuple[str | None, ...]] = [
         c.columns for c in table.constraints if c.kind in (PRIMARY_KEY, UNIQUE)
@@ -62,8 +63,7 @@ def index_prefixes(table: Table) -> list[tuple[str | None, ...]]:
     for index in table.indexes:
         if index.method != "btree":
             continue
-        predicate = normal_predicate(index.predicate)
-        if predicate is None or (predicate == TENANT_ROWS and index.columns[:1] == ("tenant_id",)):
+        if spec.serves_key_lookups(index.columns, normal_predicate(index.predicate)):
             prefixes.append(index.columns)
     return prefixes
 

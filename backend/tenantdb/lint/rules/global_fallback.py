@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tenantdb import naming
+from tenantdb import naming, spec
 from tenantdb.errors import NamingError
 from tenantdb.lint.rule import Context, Violation, rule
 from tenantdb.lint.rules.common import GLOBAL_ROWS, TENANT_ROWS, normal_predicate
@@ -57,8 +57,8 @@ def global_fallback_unique_pair(ctx: Context) -> Iterator[Violation]:
             )
             continue
         for columns, predicate, sql_predicate in (
-            (table.key, GLOBAL_ROWS, "tenant_id IS NULL"),
-            (("tenant_id", *table.key), TENANT_ROWS, "tenant_id IS NOT NULL"),
+            (table.key, GLOBAL_ROWS, spec.GLOBAL_ROWS),
+            (("tenant_id", *table.key), TENANT_ROWS, spec.TENANT_ROWS),
         ):
             if not _has_partial_unique(table, columns, predicate):
                 yield Violation(
