@@ -90,9 +90,7 @@ def _inside(path: Path, directory: Path) -> bool:
 
 def display(path: Path, project: Project | None) -> str:
     """Return how findings name ``path``: relative to the project root when inside it."""
-    if project is not None and path.resolve().is_relative_to(project.root):
-        return project.relative(path)
-    return str(path)
+    return project.relative(path) if project is not None else str(path)
 
 
 def read_text(path: Path, project: Project | None) -> str:
@@ -115,6 +113,7 @@ def chain_files(project: Project) -> list[Path]:
     the ``revision`` and ``down_revision`` assignments, without Alembic.
     """
     from tenantdb import migsum
+    from tenantdb.migrate import frozen_sql_path
 
     versions = project.versions_dir
     revisions = [
@@ -125,7 +124,7 @@ def chain_files(project: Project) -> list[Path]:
     ordered: list[Path] = []
     for revision in migsum.chain_order(revisions, versions):
         script = versions / revision.name
-        sql = script.with_name(f"{script.stem}.up.sql")
+        sql = frozen_sql_path(script, "up")
         if sql.is_file():
             ordered.append(sql)
         else:
