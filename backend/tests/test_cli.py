@@ -7,7 +7,6 @@ project under ``tmp_path`` so that nothing here touches the checkout.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -17,22 +16,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def copy_project(target: Path, *, with_revisions: bool = True) -> Path:
-    for name in ("schema", "templates"):
-        shutil.copytree(ROOT / name, target / name)
-    shutil.copy(ROOT / "alembic.ini", target / "alembic.ini")
-    alembic = target / "backend" / "alembic"
-    alembic.mkdir(parents=True)
-    for name in ("env.py", "script.py.mako"):
-        shutil.copy(ROOT / "backend" / "alembic" / name, alembic / name)
-    versions = alembic / "versions"
-    if with_revisions:
-        shutil.copytree(ROOT / "backend" / "alembic" / "versions", versions)
-    else:
-        versions.mkdir()
-    return target
 
 
 def run(
@@ -61,8 +44,8 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *fragments: 
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    return copy_project(tmp_path / "project")
+def project(project_copy: Path) -> Path:
+    return project_copy
 
 
 def test_render_from_a_subdirectory(project: Path) -> None:
@@ -108,8 +91,9 @@ def test_revision_refuses_a_chain_that_has_revisions(project: Path) -> None:
     assert after == before
 
 
-def test_revision_freezes_the_rendered_sql(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project", with_revisions=False)
+def test_revision_freezes_the_rendered_sql(project: Path) -> None:
+    for path in (project / "backend" / "alembic" / "versions").iterdir():
+        path.unlink()
     result = run("revision", "-m", "02 init schema", "--rev-id", "abc123", cwd=project)
     assert result.returncode == 0, result.stderr
     versions = project / "backend" / "alembic" / "versions"

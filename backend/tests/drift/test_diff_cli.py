@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,17 +96,13 @@ def test_an_unreachable_server_is_one_masked_line(capsys: pytest.CaptureFixture)
 
 
 def test_default_url_is_the_dev_database(
-    tmp_path: Path,
-    tenantdb_project: Project,
+    project_copy: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture,
 ) -> None:
     """Without --url the dev database is checked; here nothing runs on its port."""
-    for name in ("schema", "templates"):
-        shutil.copytree(tenantdb_project.root / name, tmp_path / name)
-    shutil.copy(tenantdb_project.alembic_ini, tmp_path / "alembic.ini")
     port = free_port()
-    monkeypatch.setenv("TENANTDB_ROOT", str(tmp_path))
+    monkeypatch.setenv("TENANTDB_ROOT", str(project_copy))
     monkeypatch.setenv("TENANTDB_DEV_PORT", str(port))
     assert main(["diff"]) == 2
     err = capsys.readouterr().err

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,12 +13,9 @@ UP_SQL = "backend/alembic/versions/84320484c17e_02_init_schema.up.sql"
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("schema", "templates", "backend/alembic"):
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "alembic.ini", tmp_path / "alembic.ini")
-    monkeypatch.setenv("TENANTDB_ROOT", str(tmp_path))
-    return tmp_path
+def project(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("TENANTDB_ROOT", str(project_copy))
+    return project_copy
 
 
 def test_lint_passes_on_an_intact_chain(project: Path, capsys: pytest.CaptureFixture) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -67,13 +66,10 @@ def test_code_spans_survive_table_cells(text: str, cell: str) -> None:
 
 
 def test_docs_command_writes_and_checks(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    project_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    for name in ("schema", "templates"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    shutil.copy(ROOT / "alembic.ini", tmp_path / "alembic.ini")
-    monkeypatch.setenv("TENANTDB_ROOT", str(tmp_path))
-    doc = tmp_path / DOC_PATH
+    monkeypatch.setenv("TENANTDB_ROOT", str(project_copy))
+    doc = project_copy / DOC_PATH
 
     assert main(["docs", "--check"]) == 1
     assert (
@@ -90,7 +86,7 @@ def test_docs_command_writes_and_checks(
     assert main(["docs", "--check"]) == 0
     capsys.readouterr()
 
-    spec = tmp_path / "schema" / "messages.yaml"
+    spec = project_copy / "schema" / "messages.yaml"
     spec.write_text(spec.read_text().replace("One message of", "A single message of"))
     assert main(["docs", "--check"]) == 1
     assert (
