@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from tenantdb.errors import ServerError
 
 if TYPE_CHECKING:
+    import psycopg
+
     from tenantdb.project import Project
     from tenantdb.server import EmbeddedServer
 
@@ -139,18 +141,11 @@ def _current_revision(conn) -> str:
     return row[0] if row and row[0] else "(none)"
 
 
-def _table_summaries(conn) -> list[TableSummary]:
-    rows = conn.execute(
-        """
-        SELECT c.relname,
-               (SELECT count(*) FROM pg_attribute a
-                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
-               (SELECT count(*) FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype <> 'n'),
-               (SELECT count(*) FROM pg_index i WHERE i.indrelid = c.oid)
-          FROM pg_class c
-          JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'alembic_version'
-         ORDER BY c.relname
-        """
-    ).fetchall()
-    return [TableSummary(*row) for row in rows]
+def _table_summaries(conn: psycopg.Connection) -> list[TableSummary]:
+    from tenantdb.catalog import inspect
+
+    model = inspect(conn)
+    return [
+        TableSummary(t.name, len(t.columns), len(t.constraints), len(t.indexes))
+        for t in sorted(model.tables.values(), key=lambda t: t.name)
+    ]
