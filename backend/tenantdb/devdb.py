@@ -136,7 +136,7 @@ def psql_command(project: Project) -> list[str]:
     return [str(bin_dir() / "psql"), url(project)]
 
 
-def _current_revision(conn) -> str:
+def _current_revision(conn: psycopg.Connection) -> str:
     row = conn.execute("SELECT string_agg(version_num, ', ') FROM alembic_version").fetchone()
     return row[0] if row and row[0] else "(none)"
 
