@@ -9,9 +9,13 @@ line or a message: everything shown goes through :func:`mask`.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tenantdb.errors import DatabaseError
+
+if TYPE_CHECKING:
+    import psycopg
 
 SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 
@@ -68,7 +72,7 @@ def with_database(url: str, database: str) -> str:
     return urlsplit(url)._replace(path="/" + quote(database)).geturl()
 
 
-def connect(url: str, *, autocommit: bool = False, source: str = "database"):
+def connect(url: str, *, autocommit: bool = False, source: str = "database") -> psycopg.Connection:
     """Open a psycopg connection, translating failures into one masked line."""
     import psycopg
 
